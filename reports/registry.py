@@ -1,0 +1,12 @@
+"""Every report of the product, by identifier: the web download and `manage.py report` both
+look reports up here."""
+
+from schools.exports import AccountListReport, SchoolListReport
+
+REPORTS = {
+    report.identifier: report
+    for report in [
+        SchoolListReport,
+        AccountListReport,
+    ]
+}
