@@ -1,6 +1,7 @@
 """Every report of the product, by identifier: the web download and `manage.py report` both
 look reports up here."""
 
+from plan.exports import PlanExecutionReport, PlanReport
 from schools.exports import AccountListReport, SchoolListReport
 
 REPORTS = {
@@ -8,5 +9,7 @@ REPORTS = {
     for report in [
         SchoolListReport,
         AccountListReport,
+        PlanReport,
+        PlanExecutionReport,
     ]
 }

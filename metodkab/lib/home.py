@@ -8,7 +8,9 @@ the home view.
 
 from django.utils.module_loading import import_string
 
-PANEL_FUNCTIONS: list[str] = []
+PANEL_FUNCTIONS: list[str] = [
+    "plan.views.home_panel",
+]
 
 
 def home_panels(request) -> list[dict]:

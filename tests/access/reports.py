@@ -19,4 +19,19 @@ RULES = [
         kwargs=report("nope", "xlsx"),
         label="unknown",
     ),
+    # The plan documents (the plan of 2020 is built in tests/access/plan.py).
+    Rule(
+        "reports:download",
+        OFFICE_AND_COMMITTEE,
+        kwargs=report("plan", "pdf"),
+        query="?year=2020-2021",
+        label="plan",
+    ),
+    Rule(
+        "reports:download",
+        OFFICE_AND_COMMITTEE,
+        kwargs=report("plan-execution", "xlsx"),
+        query="?year=2020-2021",
+        label="plan execution",
+    ),
 ]

@@ -8,6 +8,7 @@ from schools.demo import DEMO_PASSWORD
 # Each app's demo loader, in dependency order; each is safe to run again.
 DEMO_LOADERS = [
     "schools.demo.load",
+    "plan.demo.load",
 ]
 
 
