@@ -23,6 +23,19 @@ from docx.text.paragraph import Paragraph
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
+from .deadlines import (
+    DATE,
+    MONTHS,
+    NONE,
+    ON_REQUEST,
+    THROUGHOUT,
+    TIMES_PER_YEAR,
+    UNPARSED,
+    Deadline,
+)
+
+KINDS = {THROUGHOUT, MONTHS, TIMES_PER_YEAR, DATE, ON_REQUEST, NONE, UNPARSED}
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 MAX_ROWS = 5000
@@ -69,6 +82,8 @@ class ParsedItem:
     responsible: str = ""
     line: int = 0  # line or row number in the source, for messages
     executions: list[tuple[date, str]] = field(default_factory=list)
+    # The schedule stated in a .json export (it may have been set by hand); None elsewhere.
+    schedule: Deadline | None = None
 
 
 @dataclass
@@ -294,7 +309,7 @@ class _Builder:
                 f"Строка {item.line}: пункт «{item.number}» стоит в разделе «{section.number}»."
             )
 
-    def finish(self, title: str, start_year: int | None = None) -> ParsedPlan:
+    def finish(self, title: str) -> ParsedPlan:
         if not self.sections:
             raise PlanFileError(
                 "В файле не найдено ни одного пункта плана. Ожидается таблица со столбцами "
@@ -310,16 +325,7 @@ class _Builder:
             if not section.items:
                 name = f"{section.number} {section.title}".strip()
                 warnings.append(f"Строка {section.line}: в разделе «{name}» нет пунктов.")
-        if start_year is None:
-            start_year = year_from_title(title)
-        if not title:
-            warnings.append("Не найдено название плана.")
-        if start_year is None:
-            warnings.append(
-                "В названии плана не указан учебный год (например, «на 2020-2021 учебный "
-                "год»): укажите его при загрузке."
-            )
-        return ParsedPlan(title, start_year, self.sections, warnings)
+        return ParsedPlan(title, year_from_title(title), self.sections, warnings)
 
 
 def _with_number(row: _Row) -> _Row:
@@ -709,10 +715,6 @@ def parse_plan_json(data: bytes) -> ParsedPlan:
     ]
     if not sections:
         raise PlanFileError("В файле .json нет ни одного раздела плана.")
-    if start_year is None:
-        warnings.append(
-            "В файле не указан учебный год («year»: «2020-2021»): укажите его при загрузке."
-        )
     return ParsedPlan(title, start_year, sections, warnings)
 
 
@@ -763,13 +765,16 @@ def _json_item(value: object, where: str, warnings: list[str]) -> ParsedItem | N
     if not isinstance(value, dict):
         raise PlanFileError(f"Файл .json не похож на выгрузку плана: {where} — не объект.")
     deadline = value.get("deadline")
+    schedule = None
     if isinstance(deadline, dict):
+        schedule = _json_schedule(deadline)
         deadline = deadline.get("text")
     item = ParsedItem(
         number="".join(_json_text(value.get("number"), f"{where}, номер").split()),
         text=_json_text(value.get("text"), f"{where}, текст"),
         deadline_text=_json_text(deadline, f"{where}, срок"),
         responsible=_json_text(value.get("responsible"), f"{where}, ответственный"),
+        schedule=schedule,
     )
     if not item.text:
         warnings.append(f"В файле .json {where}: пункт без текста пропущен.")
@@ -789,6 +794,29 @@ def _json_item(value: object, where: str, warnings: list[str]) -> ParsedItem | N
         else:
             item.executions.append(parsed)
     return item
+
+
+def _json_schedule(value: dict) -> Deadline | None:
+    """The exported schedule, or None when it is not one we know (the text is parsed then)."""
+    kind, months = value.get("kind"), value.get("months") or []
+    times, when = value.get("times_per_year"), value.get("date")
+    try:
+        day = date.fromisoformat(when) if when else None
+        months = tuple(int(m) for m in months if 1 <= int(m) <= 12)
+        times = int(times) if times else None
+    except (TypeError, ValueError):
+        return None
+    if kind not in KINDS or (kind == DATE and day is None):
+        return None
+    return Deadline(
+        text=str(value.get("text") or ""),
+        kind=kind,
+        months=months,
+        times_per_year=times,
+        day=day.day if day else None,
+        month=day.month if day else None,
+        year=day.year if day else None,
+    )
 
 
 def _json_execution(value: object) -> tuple[date, str] | None:

@@ -201,9 +201,10 @@ def plan_import(
             item.text = parsed_item.text
             item.responsible = parsed_item.responsible or item.responsible
             item.order = item_order
-            for field, value in deadline_fields(
-                parse_deadline(parsed_item.deadline_text), start_year
-            ).items():
+            deadline = parse_deadline(parsed_item.deadline_text)
+            if parsed_item.schedule and parsed_item.schedule.kind != deadline.kind:
+                deadline = parsed_item.schedule  # set by hand before the export
+            for field, value in deadline_fields(deadline, start_year).items():
                 setattr(item, field, value)
             item.save()
             kept_items.add(item.pk)
@@ -223,6 +224,15 @@ def plan_import(
         plan_import.items_count = sum(len(s.items) for s in parsed.sections)
         plan_import.save()
     return plan
+
+
+def plan_import_drafts_purge() -> int:
+    """Remove uploads whose preview was never confirmed (older than a day) with their files."""
+    stale = list(PlanImport.stale())
+    for draft in stale:
+        draft.file.delete(save=False)
+        draft.delete()
+    return len(stale)
 
 
 @transaction.atomic

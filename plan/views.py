@@ -139,6 +139,7 @@ def plan_copy(request, year):
 def plan_import_upload(request):
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        services.plan_import_drafts_purge()
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:

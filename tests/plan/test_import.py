@@ -255,3 +255,39 @@ def test_a_preview_is_only_for_who_uploaded_it(client, methodologist):
     client.force_login(other)
     response = client.get(reverse("plan:import-preview", args=[PlanImport.objects.get().pk]))
     assert response.status_code == 404
+
+
+def test_unconfirmed_uploads_are_purged_after_a_day(client, methodologist):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client_for(client, methodologist)
+    client.post(reverse("plan:import"), {"file": SimpleUploadedFile("a.txt", seed_bytes())})
+    old = PlanImport.objects.get()
+    PlanImport.objects.update(created_at=timezone.now() - timedelta(days=2))
+    client.post(reverse("plan:import"), {"file": SimpleUploadedFile("b.txt", seed_bytes())})
+    assert list(PlanImport.objects.values_list("filename", flat=True)) == ["b.txt"]
+    assert not old.file.storage.exists(old.file.name)
+
+
+def test_a_hand_set_deadline_survives_the_json_round_trip(tmp_path):
+    from plan.deadlines import Deadline
+    from plan.services import item_save
+
+    import_seed()
+    item = PlanItem.objects.get(number="1.2.")
+    item.deadline_text = "после ремонта"
+    item_save(item=item, deadline=Deadline("после ремонта", "months", months=(11, 3)))
+    out = StringIO()
+    call_command("export_plan", "--year", "2020-2021", stdout=out)
+    Plan.objects.all().delete()
+    path = tmp_path / "plan.json"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    call_command("import_plan", str(path), stdout=StringIO(), stderr=StringIO())
+    item = PlanItem.objects.get(number="1.2.")
+    assert (item.deadline_text, item.deadline_kind, item.deadline_months) == (
+        "после ремонта",
+        "months",
+        [11, 3],
+    )
