@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar, Event
 
 from metodkab.lib.ru import month_name
@@ -110,8 +111,11 @@ def ical_feed(plans) -> bytes:
     feed = Calendar()
     feed.add("prodid", "-//Методкабинет//План работы//RU")
     feed.add("version", "2.0")
+    feed.add("calscale", "GREGORIAN")
+    feed.add("method", "PUBLISH")
     feed.add("x-wr-calname", "Методкабинет: план работы")
     feed.add("x-wr-timezone", settings.TIME_ZONE)
+    stamp = timezone.now()
     checkpoints = Checkpoint.objects.filter(item__section__plan__in=plans).select_related(
         "item__section__plan"
     )
@@ -119,6 +123,7 @@ def ical_feed(plans) -> bytes:
         item = checkpoint.item
         event = Event()
         event.add("uid", f"checkpoint-{checkpoint.pk}@metodkab")
+        event.add("dtstamp", stamp)  # required by RFC 5545; Outlook refuses events without it
         event.add("summary", f"{item.number} {item.text}".strip())
         event.add("dtstart", checkpoint.end)
         event.add("dtend", checkpoint.end + timedelta(days=1))

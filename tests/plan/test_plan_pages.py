@@ -273,6 +273,7 @@ def test_calendar_feed_is_valid_icalendar_with_every_checkpoint(client, committe
     events = Calendar.from_ical(response.content).walk("VEVENT")
     assert len(events) == 4 * 12
     assert str(events[0]["SUMMARY"]).startswith("1.1. Мероприятие 1.1")
+    assert all("DTSTAMP" in event and "UID" in event for event in events)
 
 
 def test_renewing_the_feed_address_disables_the_old_one(client, committee, current):
