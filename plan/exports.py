@@ -143,7 +143,7 @@ class PlanExecutionReport(Report):
 
     def pdf_context(self) -> dict:
         context = super().pdf_context()
-        context["footer"] = self.plan.title[:90]
+        context["footer"] = f"Отчёт о выполнении плана работы на {self.plan.year_label} учебный год"
         return context
 
 
