@@ -115,3 +115,15 @@ def test_pdf_fetcher_refuses_everything_but_our_static_files(url):
 def test_pdf_fetcher_serves_the_shipped_font():
     response = StaticOnlyFetcher().fetch("https://metodkab.invalid/static/fonts/DejaVuSans.ttf")
     assert response.read(4) == b"\x00\x01\x00\x00"
+
+
+def test_pdf_column_widths_are_css_numbers_in_the_russian_locale():
+    from django.template.loader import render_to_string
+
+    from reports.renderers import pdf_tables
+
+    sheet = Sheet("S", [Column("А", width=1), Column("Б", width=2)], [("x", "y")], None)
+    html = render_to_string(
+        "reports/pdf/table.html", {**PDF_CONTEXT, "tables": pdf_tables([sheet])}
+    )
+    assert "width: 33.3%" in html and "width: 66.7%" in html
