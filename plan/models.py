@@ -38,19 +38,29 @@ class Status(models.TextChoices):
     ON_REQUEST = "on_request", "по запросу"
 
 
-def _office_sees_plan(user) -> bool:
-    return user.is_authenticated and (user.is_methodologist or user.is_committee)
+class OfficeQuerySet(models.QuerySet):
+    """The plan is the office's document: the methodologist and the committee read it, school
+    librarians do not see it."""
 
-
-class PlanQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self if _office_sees_plan(user) else self.none()
+        if user.is_authenticated and (user.is_methodologist or user.is_committee):
+            return self
+        return self.none()
 
+
+class OfficeWritable:
+    """Only the methodologist changes the plan."""
+
+    def is_writable_by(self, user) -> bool:
+        return user.is_methodologist
+
+
+class PlanQuerySet(OfficeQuerySet):
     def current(self):
         return self.filter(start_year=current_start_year()).first()
 
 
-class Plan(models.Model):
+class Plan(OfficeWritable, models.Model):
     start_year = models.PositiveIntegerField("учебный год (год начала)", unique=True)
     title = models.CharField("название", max_length=500)
     approver_name = models.CharField("утверждает: ФИО", max_length=200, blank=True)
@@ -84,22 +94,14 @@ class Plan(models.Model):
     def bounds(self) -> tuple[date, date]:
         return year_bounds(self.start_year)
 
-    def is_writable_by(self, user) -> bool:
-        return user.is_methodologist
 
-
-class SectionQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self if _office_sees_plan(user) else self.none()
-
-
-class Section(models.Model):
+class Section(OfficeWritable, models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
     number = models.CharField("№", max_length=20, blank=True)
     title = models.CharField("название раздела", max_length=500)
     order = models.PositiveIntegerField("порядок", default=0)
 
-    objects = SectionQuerySet.as_manager()
+    objects = OfficeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "раздел плана"
@@ -109,14 +111,8 @@ class Section(models.Model):
     def __str__(self):
         return f"{self.number} {self.title}".strip()
 
-    def is_writable_by(self, user) -> bool:
-        return user.is_methodologist
 
-
-class PlanItemQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self if _office_sees_plan(user) else self.none()
-
+class PlanItemQuerySet(OfficeQuerySet):
     def of_year(self, start_year: int):
         return self.filter(section__plan__start_year=start_year)
 
@@ -133,7 +129,7 @@ class PlanItemQuerySet(models.QuerySet):
         return None
 
 
-class PlanItem(models.Model):
+class PlanItem(OfficeWritable, models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
     number = models.CharField("№", max_length=20, blank=True)
     text = models.TextField("мероприятие")
@@ -168,9 +164,6 @@ class PlanItem(models.Model):
 
     def get_absolute_url(self):
         return reverse("plan:item-detail", args=[self.pk])
-
-    def is_writable_by(self, user) -> bool:
-        return user.is_methodologist
 
     @property
     def deadline(self) -> Deadline:
@@ -254,12 +247,7 @@ def execution_upload_to(execution, filename: str) -> str:
     return f"plan/executions/{timezone.localdate():%Y/%m}/{secrets.token_hex(8)}/{filename}"
 
 
-class ExecutionQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self if _office_sees_plan(user) else self.none()
-
-
-class Execution(models.Model):
+class Execution(OfficeWritable, models.Model):
     """A record that work was done against a plan item: by hand on the item page, or by another
     app through plan.services.execution_record with the record it made (`source`)."""
 
@@ -290,7 +278,7 @@ class Execution(models.Model):
     )
     created_at = models.DateTimeField("когда отмечено", default=timezone.now)
 
-    objects = ExecutionQuerySet.as_manager()
+    objects = OfficeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "отметка о выполнении"
@@ -300,9 +288,6 @@ class Execution(models.Model):
 
     def __str__(self):
         return f"{self.date:%d.%m.%Y}: {self.note}"
-
-    def is_writable_by(self, user) -> bool:
-        return user.is_methodologist
 
     @property
     def file_name(self) -> str:

@@ -223,27 +223,27 @@ def section_edit(request, pk):
     )
 
 
+def _item_page(request, item: PlanItem, form, status=200):
+    """The item with its checkpoints, executions and (for the methodologist) the execution form."""
+    item = items_with_progress().select_related("section__plan").get(pk=item.pk)
+    today = timezone.localdate()
+    executions = item.executions.all().select_related("created_by", "source_type", "checkpoint")
+    context = {
+        "item": item,
+        "plan": item.section.plan,
+        "status": item.status(today),
+        "checkpoints": [(cp, cp.status(today)) for cp in item.checkpoints.all()],
+        "executions": list(executions),
+        "form": form,
+    }
+    return render(request, "plan/item_detail.html", context, status=status)
+
+
 @role_required(*OFFICE)
 def item_detail(request, pk):
     item = get_item_for_user(request, pk)
-    item = items_with_progress().select_related("section__plan").get(pk=item.pk)
-    today = timezone.localdate()
-    executions = list(
-        item.executions.all().select_related("created_by", "source_type", "checkpoint")
-    )
-    form = ExecutionForm(item=item) if request.user.is_methodologist else None
-    return render(
-        request,
-        "plan/item_detail.html",
-        {
-            "item": item,
-            "plan": item.section.plan,
-            "status": item.status(today),
-            "checkpoints": [(cp, cp.status(today)) for cp in item.checkpoints.all()],
-            "executions": executions,
-            "form": form,
-            "statuses": Status,
-        },
+    return _item_page(
+        request, item, ExecutionForm(item=item) if request.user.is_methodologist else None
     )
 
 
@@ -317,22 +317,7 @@ def execution_create(request, pk):
         )
         messages.success(request, "Отметка о выполнении добавлена.")
         return redirect(item)
-    today = timezone.localdate()
-    item = items_with_progress().select_related("section__plan").get(pk=item.pk)
-    return render(
-        request,
-        "plan/item_detail.html",
-        {
-            "item": item,
-            "plan": item.section.plan,
-            "status": item.status(today),
-            "checkpoints": [(cp, cp.status(today)) for cp in item.checkpoints.all()],
-            "executions": list(item.executions.all()),
-            "form": form,
-            "statuses": Status,
-        },
-        status=400,
-    )
+    return _item_page(request, item, form, status=400)
 
 
 @role_required(Role.METHODOLOGIST)
