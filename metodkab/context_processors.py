@@ -5,6 +5,12 @@ from django.urls import reverse
 # (namespace, URL name, title, roles that see it). An app adds its sections here.
 NAV_ITEMS: list[tuple[str, str, str, set[str]]] = [
     ("plan", "plan:index", "План работы", {"methodologist", "committee"}),
+    (
+        "textbooks",
+        "textbooks:campaign-list",
+        "Учебники",
+        {"methodologist", "librarian", "committee"},
+    ),
 ]
 
 

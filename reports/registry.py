@@ -3,6 +3,7 @@ look reports up here."""
 
 from plan.exports import PlanExecutionReport, PlanReport
 from schools.exports import AccountListReport, SchoolListReport
+from textbooks.exports import ProvisionComparisonReport, ProvisionReport
 
 REPORTS = {
     report.identifier: report
@@ -11,5 +12,7 @@ REPORTS = {
         AccountListReport,
         PlanReport,
         PlanExecutionReport,
+        ProvisionReport,
+        ProvisionComparisonReport,
     ]
 }

@@ -13,7 +13,7 @@ from tests.factories import make_school, make_user
 
 ROLES = ["anonymous", "methodologist", "librarian_a", "librarian_b", "committee"]
 
-APP_MODULES = ["core", "schools", "reports", "plan"]
+APP_MODULES = ["core", "schools", "reports", "plan", "textbooks"]
 
 
 @dataclass

@@ -9,6 +9,7 @@ from schools.demo import DEMO_PASSWORD
 DEMO_LOADERS = [
     "schools.demo.load",
     "plan.demo.load",
+    "textbooks.demo.load",
 ]
 
 
