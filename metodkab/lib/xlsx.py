@@ -17,6 +17,7 @@ entity tricks; `open_workbook` asserts that, so a missing defusedxml fails loudl
 import hashlib
 import io
 import re
+import time
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -212,8 +213,21 @@ def stash_upload(data: bytes) -> str:
     token = file_hash(data)
     path = _stash_path(token)
     path.parent.mkdir(parents=True, exist_ok=True)
+    purge_stale_stashes(path.parent)
     path.write_bytes(data)
     return token
+
+
+STASH_LIFETIME_SECONDS = 24 * 3600
+
+
+def purge_stale_stashes(folder) -> int:
+    """Remove uploads whose preview was abandoned more than a day ago."""
+    limit = time.time() - STASH_LIFETIME_SECONDS
+    stale = [path for path in folder.glob("*.xlsx") if path.stat().st_mtime < limit]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
 
 
 def read_stash(token: str) -> bytes:

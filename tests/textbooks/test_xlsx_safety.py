@@ -113,3 +113,17 @@ def test_stash_keeps_the_file_between_requests(settings, tmp_path):
     xlsx.drop_stash(token)
     assert "Загрузите его ещё раз" in message(lambda: xlsx.read_stash(token))
     assert "Загрузите его ещё раз" in message(lambda: xlsx.read_stash("../../etc/passwd"))
+
+
+def test_abandoned_uploads_are_removed_after_a_day(settings, tmp_path):
+    import os
+    import time
+
+    settings.MEDIA_ROOT = tmp_path
+    old = xlsx.stash_upload(b"old upload")
+    old_path = tmp_path / "uploads" / f"{old}.xlsx"
+    day_ago = time.time() - xlsx.STASH_LIFETIME_SECONDS - 60
+    os.utime(old_path, (day_ago, day_ago))
+    fresh = xlsx.stash_upload(b"fresh upload")
+    assert not old_path.exists()
+    assert xlsx.read_stash(fresh) == b"fresh upload"
