@@ -11,6 +11,8 @@ NAV_ITEMS: list[tuple[str, str, str, set[str]]] = [
         "Учебники",
         {"methodologist", "librarian", "committee"},
     ),
+    # Its own namespace key, so that «Учебники» alone is highlighted on the textbooks pages.
+    ("textbooks-orf", "textbooks:orf-list", "ОРФ", {"methodologist", "librarian", "committee"}),
 ]
 
 

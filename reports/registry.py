@@ -3,7 +3,13 @@ look reports up here."""
 
 from plan.exports import PlanExecutionReport, PlanReport
 from schools.exports import AccountListReport, SchoolListReport
-from textbooks.exports import ProvisionComparisonReport, ProvisionReport
+from textbooks.exports import (
+    OrfListReport,
+    OrfTransfersReport,
+    OrfUnmetReport,
+    ProvisionComparisonReport,
+    ProvisionReport,
+)
 
 REPORTS = {
     report.identifier: report
@@ -14,5 +20,8 @@ REPORTS = {
         PlanExecutionReport,
         ProvisionReport,
         ProvisionComparisonReport,
+        OrfListReport,
+        OrfTransfersReport,
+        OrfUnmetReport,
     ]
 }

@@ -4,11 +4,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Campaign,
     Enrollment,
+    ExchangeNeed,
+    ExchangeOffer,
+    ExchangeRound,
     FpuEntry,
     FpuOrder,
     ProvisionImport,
     ProvisionRow,
     Submission,
+    Transfer,
+    TransferLine,
 )
 
 
@@ -51,3 +56,38 @@ class ProvisionRowAdmin(SimpleHistoryAdmin):
 @admin.register(ProvisionImport)
 class ProvisionImportAdmin(admin.ModelAdmin):
     list_display = ["submission", "file_name", "imported_at", "imported_by", "rows"]
+
+
+# --- ОРФ ---
+
+
+@admin.register(ExchangeRound)
+class ExchangeRoundAdmin(SimpleHistoryAdmin):
+    list_display = ["start_year", "published_at", "published_by"]
+
+
+@admin.register(ExchangeOffer)
+class ExchangeOfferAdmin(SimpleHistoryAdmin):
+    list_display = ["school", "start_year", "fpu_entry", "copies", "allocated", "condition"]
+    list_filter = ["start_year", "condition"]
+    raw_id_fields = ["fpu_entry", "source_row"]
+
+
+@admin.register(ExchangeNeed)
+class ExchangeNeedAdmin(SimpleHistoryAdmin):
+    list_display = ["school", "start_year", "title", "grade", "copies", "covered"]
+    list_filter = ["start_year"]
+    raw_id_fields = ["fpu_entry", "source_row"]
+
+
+class TransferLineInline(admin.TabularInline):
+    model = TransferLine
+    raw_id_fields = ["offer", "need"]
+    extra = 0
+
+
+@admin.register(Transfer)
+class TransferAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "start_year", "giver", "receiver", "kind", "status"]
+    list_filter = ["start_year", "status", "kind"]
+    inlines = [TransferLineInline]

@@ -3,6 +3,7 @@ last year's closed monitoring and this year's one with schools in every status."
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -20,6 +21,7 @@ from .models import (
     ProvisionRow,
     Status,
     Submission,
+    Transfer,
     first_of_september,
     grades_label,
     grades_mask,
@@ -213,4 +215,82 @@ def load(stdout) -> None:
     stdout.write(
         f"ФПУ: {len(sample)} учебников; контингент {len(schools)} школ; мониторинг "
         f"{last.year} (закрыт) и {current.year} (школы во всех состояниях)."
+    )
+    load_orf(stdout, rng, current)
+
+
+# --- ОРФ -----------------------------------------------------------------------------------------
+
+
+def load_orf(stdout, rng: random.Random, campaign: Campaign) -> None:
+    """Offers from the schools' surplus and needs from their shortages in this year's monitoring,
+    a few larger lots and «any edition» needs, the matching's proposal, and transfers in every
+    status. Skipped when the year already has offers."""
+    from django.test.utils import override_settings
+
+    from . import exchange
+    from .models import ExchangeNeed, ExchangeOffer, TransferKind, TransferStatus
+
+    year = campaign.start_year
+    if ExchangeOffer.objects.filter(start_year=year).exists():
+        return
+    methodologist = User.objects.active_methodologists().first()
+    offers, needs = [], []
+    rows = list(
+        ProvisionRow.objects.filter(submission__campaign=campaign, fpu_entry__isnull=False)
+        .select_related("fpu_entry", "submission")
+        .order_by("pk")
+    )
+    for row in rows:
+        school_id = row.submission.school_id
+        if row.is_usable and row.surplus > 0:
+            offers.append(
+                ExchangeOffer(
+                    school_id=school_id, start_year=year, fpu_entry=row.fpu_entry,
+                    subject=row.subject, edition_year=row.edition_year,
+                    copies=row.surplus + rng.choice([0, 0, 3, 6, 10]),
+                    condition=rng.choice(["new", "good", "good", "fair"]),
+                    price=rng.choice([Decimal("285.00"), Decimal("341.50"), Decimal("412.30")]),
+                    available_until=rng.choice([None, date(year + 1, 5, 31)]), source_row=row,
+                )
+            )  # fmt: skip
+        elif row.need > 0 and rng.random() < 0.6:
+            any_edition = rng.random() < 0.15
+            needs.append(
+                ExchangeNeed(
+                    school_id=school_id, start_year=year,
+                    fpu_entry=None if any_edition else row.fpu_entry,
+                    authors=row.fpu_entry.authors, title=row.fpu_entry.title,
+                    subject=row.subject, grade=row.grade, copies=row.need,
+                    needed_by=date(year, 9, 1), source_row=row,
+                    note="подойдёт любое издание" if any_edition else "",
+                )
+            )  # fmt: skip
+    bulk_create_with_history(offers, ExchangeOffer, default_user=methodologist)
+    bulk_create_with_history(needs, ExchangeNeed, default_user=methodologist)
+    # Quiet letters: the demo's librarians are not to be written to.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        result = exchange.matching_run(start_year=year, user=methodologist)
+        transfers = list(
+            Transfer.objects.filter(start_year=year, status=TransferStatus.PROPOSED).order_by(
+                "number"
+            )
+        )
+        agreed = transfers[:8]
+        for transfer in agreed:
+            exchange.transfer_agree(transfer=transfer, user=methodologist)
+        for transfer in agreed[:5]:
+            exchange.transfer_deliver(transfer=transfer, user=methodologist)
+        exchange.transfer_return(transfer=agreed[0], user=methodologist)
+        Transfer.objects.filter(pk=agreed[1].pk).update(
+            kind=TransferKind.PERMANENT, return_due=None
+        )
+        agreed[1].refresh_from_db()
+        exchange.transfer_close(transfer=agreed[1], user=methodologist)
+        exchange.transfer_cancel(transfer=agreed[5], user=methodologist, reason="школа отказалась")
+        exchange.round_publish(start_year=year, user=methodologist)
+    stdout.write(
+        f"ОРФ {campaign.year}: излишков {len(offers)}, потребностей {len(needs)}; подбор — "
+        f"передач {result['transfers']}, {result['copies']} экз., не покрыто {result['unmet']} "
+        "экз.; передачи во всех состояниях, список опубликован."
     )

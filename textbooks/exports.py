@@ -2,6 +2,7 @@
 
 import io
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Q
 from openpyxl import Workbook
@@ -10,15 +11,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from metodkab.lib.years import parse_year, year_label
-from reports.base import INT, PERCENT, Column, Report, Sheet
+from reports.base import DATE, INT, MONEY, PERCENT, Column, Report, Sheet
 from schools.models import Role
 
 from .importers import TEMPLATE_HEADERS
 from .models import (
+    ACT_STATUSES,
     GRADES,
+    Condition,
+    ExchangeOffer,
+    FpuEntry,
     NeedReason,
     ProvisionRow,
     Submission,
+    TransferKind,
+    TransferLine,
+    TransferStatus,
     first_of_september,
     provision_percent,
     usable_copies,
@@ -382,3 +390,253 @@ def bar_chart(items: list[tuple[str, float | None]], *, label_width: int = 220) 
         "label_width": label_width,
         "bar_height": bar_height,
     }
+
+
+# --- ОРФ -----------------------------------------------------------------------------------------
+
+
+def declaration_template(kind: str) -> bytes:
+    """An empty .xlsx to fill in with a school's offers (kind "offers") or needs ("needs")."""
+    from .importers import NEED_TEMPLATE_HEADERS, OFFER_TEMPLATE_HEADERS
+
+    headers = OFFER_TEMPLATE_HEADERS if kind == "offers" else NEED_TEMPLATE_HEADERS
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Излишки" if kind == "offers" else "Потребность"
+    sheet.append([title for _name, title in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index in range(1, len(headers) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 30 if index == 3 else 16
+    sheet.freeze_panes = "A2"
+    names = [name for name, _title in headers]
+    copies = DataValidation(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="1",
+        allow_blank=True,
+        showErrorMessage=True,
+        error="Нужно целое число не меньше 1.",
+    )
+    column = get_column_letter(names.index("copies") + 1)
+    copies.add(f"{column}2:{column}2000")
+    sheet.add_data_validation(copies)
+    if "condition" in names:
+        conditions = DataValidation(
+            type="list",
+            formula1='"' + ",".join(label for _v, label in Condition.choices) + '"',
+            allow_blank=True,
+        )
+        column = get_column_letter(names.index("condition") + 1)
+        conditions.add(f"{column}2:{column}2000")
+        sheet.add_data_validation(conditions)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _orf_year(value) -> int:
+    return parse_year(value)
+
+
+class OrfYearReport(Report):
+    """ОРФ reports take --year; without it, the current ОРФ year (exchange.default_year)."""
+
+    parameters = {"year": ("Учебный год", _orf_year)}
+
+    @classmethod
+    def clean_params(cls, raw: dict) -> dict:
+        if not raw.get("year"):
+            from .exchange import default_year
+
+            raw = {**raw, "year": year_label(default_year())}
+        return super().clean_params(raw)
+
+
+def orf_offers(start_year: int, *, q: str = "", grade=None, subject: str = ""):
+    """The offers of the ОРФ list with copies left: what schools can still give."""
+    offers = (
+        ExchangeOffer.objects.of_year(start_year)
+        .available()
+        .select_related("school", "fpu_entry")
+        .order_by("fpu_entry__title", "fpu_entry__authors", "-edition_year", "school__short_name")
+    )
+    if q:
+        entries = FpuEntry.objects.search(q)
+        offers = offers.filter(fpu_entry__in=entries)
+    if grade:
+        offers = offers.filter(fpu_entry__in=FpuEntry.objects.for_grade(grade))
+    if subject:
+        offers = offers.filter(subject=subject)
+    return offers
+
+
+class OrfListReport(OrfYearReport):
+    identifier = "orf"
+    title = "Обменно-резервный фонд учебников"
+    roles = {Role.METHODOLOGIST, Role.COMMITTEE, Role.LIBRARIAN}
+    landscape = True
+    columns = [
+        Column("Код ФПУ", width=16),
+        Column("Авторы", width=26),
+        Column("Наименование", width=34),
+        Column("Класс", width=8),
+        Column("Предмет", width=16),
+        Column("Год издания", INT, 10),
+        Column("Состояние", width=16),
+        Column("Экз.", INT, 8, total=True),
+        Column("Школа", width=24),
+        Column("Можно передать до", DATE, 14),
+    ]
+
+    def get_title(self) -> str:
+        return f"Обменно-резервный фонд учебников на {year_label(self.params['year'])} учебный год"
+
+    def rows(self):
+        for offer in orf_offers(self.params["year"]).iterator(chunk_size=2000):
+            entry = offer.fpu_entry
+            yield (
+                entry.code,
+                entry.authors,
+                entry.title,
+                entry.grades,
+                offer.subject,
+                offer.edition_year,
+                offer.get_condition_display(),
+                offer.remaining,
+                offer.school.short_name,
+                offer.available_until,
+            )
+
+
+class OrfTransfersReport(OrfYearReport):
+    identifier = "orf-transfers"
+    title = "Передачи учебников через ОРФ"
+    roles = {Role.METHODOLOGIST, Role.COMMITTEE}
+    landscape = True
+
+    def get_title(self) -> str:
+        return f"Передачи учебников через ОРФ, {year_label(self.params['year'])} учебный год"
+
+    def sheets(self) -> list[Sheet]:
+        start_year = self.params["year"]
+        lines = list(
+            TransferLine.objects.filter(
+                agreed=True,
+                transfer__start_year=start_year,
+                transfer__status__in=ACT_STATUSES,
+            )
+            .values_list(
+                "transfer_id",
+                "transfer__number",
+                "transfer__act_date",
+                "transfer__status",
+                "transfer__kind",
+                "transfer__giver__short_name",
+                "transfer__receiver__short_name",
+                "copies",
+                "price",
+            )
+            .order_by("transfer__number", "pk")
+        )
+        schools = {}
+        transfers = {}
+        for tid, number, act_date, status, kind, giver, receiver, copies, price in lines:
+            total = price * copies
+            for name, side in ((giver, "given"), (receiver, "received")):
+                tally = schools.setdefault(
+                    name, {"given": [set(), 0, Decimal(0)], "received": [set(), 0, Decimal(0)]}
+                )
+                tally[side][0].add(tid)
+                tally[side][1] += copies
+                tally[side][2] += total
+            t = transfers.setdefault(
+                tid, [number, act_date, giver, receiver, kind, status, 0, Decimal(0)]
+            )
+            t[6] += copies
+            t[7] += total
+        statuses, kinds = dict(TransferStatus.choices), dict(TransferKind.choices)
+        by_school = (
+            (
+                name,
+                len(t["given"][0]),
+                t["given"][1],
+                t["given"][2],
+                len(t["received"][0]),
+                t["received"][1],
+                t["received"][2],
+            )
+            for name, t in sorted(schools.items())
+        )
+        acts = (
+            (n, d, g, r, kinds[k], statuses[s], c, m)
+            for n, d, g, r, k, s, c, m in transfers.values()
+        )
+        return [
+            Sheet(
+                "По школам",
+                [
+                    Column("Школа", width=32),
+                    Column("Передала: актов", INT, 12),
+                    Column("Передала: экз.", INT, 12, total=True),
+                    Column("Передала: сумма, руб.", MONEY, 16, total=True),
+                    Column("Получила: актов", INT, 12),
+                    Column("Получила: экз.", INT, 12, total=True),
+                    Column("Получила: сумма, руб.", MONEY, 16, total=True),
+                ],
+                by_school,
+            ),
+            Sheet(
+                "Акты",
+                [
+                    Column("№ акта", INT, 8),
+                    Column("Дата", DATE, 12),
+                    Column("Передающая школа", width=26),
+                    Column("Принимающая школа", width=26),
+                    Column("Вид", width=20),
+                    Column("Состояние", width=14),
+                    Column("Экз.", INT, 8, total=True),
+                    Column("Сумма, руб.", MONEY, 14, total=True),
+                ],
+                acts,
+                heading="Акты приёма-передачи",
+            ),
+        ]
+
+
+class OrfUnmetReport(OrfYearReport):
+    identifier = "orf-unmet"
+    title = "Потребность, не покрытая ОРФ"
+    roles = {Role.METHODOLOGIST, Role.COMMITTEE}
+    landscape = True
+    columns = [
+        Column("Школа", width=26),
+        Column("Класс", INT, 8),
+        Column("Код ФПУ", width=16),
+        Column("Авторы", width=26),
+        Column("Наименование", width=34),
+        Column("Нужно, экз.", INT, 12, total=True),
+        Column("Из ОРФ, экз.", INT, 12, total=True),
+        Column("Закупить, экз.", INT, 12, total=True),
+    ]
+
+    def get_title(self) -> str:
+        return (
+            f"Потребность в учебниках, не покрытая ОРФ (к закупке), "
+            f"{year_label(self.params['year'])} учебный год"
+        )
+
+    def rows(self):
+        from .exchange import unmet_needs
+
+        for need in unmet_needs(self.params["year"]).iterator(chunk_size=2000):
+            yield (
+                need.school.short_name,
+                need.grade,
+                need.fpu_entry.code if need.fpu_entry else "",
+                need.authors,
+                need.title,
+                need.copies,
+                need.covered,
+                need.unmet,
+            )

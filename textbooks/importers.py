@@ -8,6 +8,7 @@ shows a preview and saves everything in one transaction (textbooks.services), or
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
@@ -18,6 +19,7 @@ from metodkab.lib.years import year_label
 from .models import (
     GRADES,
     Appendix,
+    Condition,
     Enrollment,
     FpuEntry,
     NeedReason,
@@ -513,5 +515,186 @@ def parse_enrollment(data: bytes) -> ParsedFile:
             row.errors.extend(error.messages)
         result.rows.append(row)
     if not result.rows:
+        result.errors.append("Под строкой заголовков нет ни одной строки с данными.")
+    return result
+
+
+# --- ОРФ: a school's offers and needs ------------------------------------------------------------
+
+OFFER_TEMPLATE_HEADERS = [
+    ("code", "Код ФПУ"),
+    ("authors", "Авторы"),
+    ("title", "Наименование"),
+    ("edition_year", "Год издания"),
+    ("copies", "Экземпляров"),
+    ("condition", "Состояние"),
+    ("price", "Цена за экз."),
+    ("available_from", "Можно передать с"),
+    ("available_until", "Можно передать до"),
+    ("note", "Примечание"),
+]
+NEED_TEMPLATE_HEADERS = [
+    ("code", "Код ФПУ"),
+    ("authors", "Авторы"),
+    ("title", "Наименование"),
+    ("grade", "Класс"),
+    ("copies", "Экземпляров"),
+    ("needed_by", "Нужно к"),
+    ("note", "Примечание"),
+]
+DECLARATION_HEADERS = {
+    "code": ["код фпу", "код"],
+    "authors": ["автор"],
+    "title": ["наименование", "название"],
+    "edition_year": ["год издания"],
+    "copies": ["экземпляров", "количество", "кол во"],
+    "condition": ["состояние"],
+    "price": ["цена"],
+    "available_from": ["можно передать с", "с даты"],
+    "available_until": ["можно передать до", "до даты"],
+    "grade": ["класс"],
+    "needed_by": ["нужно к", "срок"],
+    "note": ["примечание"],
+}
+
+
+def _price(value) -> Decimal:
+    if value is None or value == "":
+        return Decimal(0)
+    text = cell_text(value).replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        price = Decimal(text).quantize(Decimal("0.01"))
+    except ArithmeticError:
+        raise ValueError(f"«Цена за экз.»: «{cell_text(value)}» — не число") from None
+    if price < 0:
+        raise ValueError("«Цена за экз.»: не может быть меньше нуля")
+    return price
+
+
+def _declaration_rows(data: bytes, required: set, hint: str):
+    result = ParsedFile()
+    try:
+        rows = read_sheet(data)
+    except ValidationError as error:
+        result.errors.extend(error.messages)
+        return result, []
+    start, columns = find_header(rows, DECLARATION_HEADERS, required)
+    if columns is None:
+        result.errors.append(f"Не найдена строка заголовков: нужны столбцы {hint}.")
+        return result, []
+    body = rows[start + 1 :]
+    if len(body) > MAX_FILE_ROWS:
+        result.errors.append(f"В файле больше {MAX_FILE_ROWS} строк: разделите его на части.")
+        return result, []
+    raws = [
+        (number, {name: values[i] if i < len(values) else None for name, i in columns.items()})
+        for number, values in body
+    ]
+    codes = {cell_text(raw.get("code")).rstrip(".") for _n, raw in raws} - {""}
+    by_code = FpuEntry.objects.in_bulk(codes, field_name="code") if codes else {}
+    return result, [(number, raw, by_code) for number, raw in raws]
+
+
+CONDITIONS_BY_TEXT = {label: value for value, label in Condition.choices}
+
+
+def parse_offers(data: bytes) -> ParsedFile:
+    """A school's surplus file: «Код ФПУ», «Экземпляров», and optionally year, condition,
+    price, dates, note. Every row must name a textbook of the list by its code."""
+    result, raws = _declaration_rows(data, {"code", "copies"}, "«Код ФПУ» и «Экземпляров»")
+    for number, raw, by_code in raws:
+        row = ParsedRow(number)
+        code = cell_text(raw.get("code")).rstrip(".")
+        entry = by_code.get(code)
+        if not code:
+            row.errors.append("«Код ФПУ»: не заполнено.")
+        elif entry is None:
+            row.errors.append(f"«Код ФПУ»: учебника с кодом {code} нет в федеральном перечне.")
+        values = {"fpu_entry": entry, "note": cell_text(raw.get("note"))[:500]}
+        try:
+            values["copies"] = cell_int(raw.get("copies"), "Экземпляров", minimum=1)
+        except ValidationError as error:
+            row.errors.extend(error.messages)
+        try:
+            values["edition_year"] = cell_int(
+                raw.get("edition_year"), "Год издания", required=False
+            )
+            if values["edition_year"] is not None and not 1950 <= values["edition_year"] <= 2100:
+                row.errors.append("«Год издания»: такого года издания быть не может.")
+        except ValidationError as error:
+            row.errors.extend(error.messages)
+        condition_text = _key_text(raw.get("condition"))
+        values["condition"] = CONDITIONS_BY_TEXT.get(condition_text or "хорошее")
+        if values["condition"] is None:
+            row.errors.append(
+                f"«Состояние»: «{cell_text(raw.get('condition'))}» не из списка ("
+                + ", ".join(label for _v, label in Condition.choices)
+                + ")."
+            )
+        for name in ("available_from", "available_until", "price"):
+            try:
+                value = raw.get(name)
+                values[name] = _price(value) if name == "price" else parse_date(value)
+            except ValueError as error:
+                row.errors.append(str(error))
+        if (
+            values.get("available_from")
+            and values.get("available_until")
+            and values["available_until"] < values["available_from"]
+        ):
+            row.errors.append("«Можно передать до» раньше, чем «Можно передать с».")
+        row.values = values
+        result.rows.append(row)
+    if not result.rows and not result.errors:
+        result.errors.append("Под строкой заголовков нет ни одной строки с данными.")
+    return result
+
+
+def parse_needs(data: bytes) -> ParsedFile:
+    """A school's needs file: «Класс», «Экземпляров» and the textbook by «Код ФПУ» or, when any
+    edition will do, by «Авторы» and «Наименование»."""
+    result, raws = _declaration_rows(
+        data,
+        {"grade", "copies", "title"},
+        "«Код ФПУ» (или «Авторы» и «Наименование»), «Класс» и «Экземпляров»",
+    )
+    for number, raw, by_code in raws:
+        row = ParsedRow(number)
+        code = cell_text(raw.get("code")).rstrip(".")
+        entry = by_code.get(code) if code else None
+        authors = cell_text(raw.get("authors"))[:500]
+        title = cell_text(raw.get("title"))[:500]
+        if code and entry is None:
+            row.errors.append(f"«Код ФПУ»: учебника с кодом {code} нет в федеральном перечне.")
+        elif entry is None and not title:
+            row.errors.append("Укажите «Код ФПУ» или авторов и наименование учебника.")
+        if entry is not None:
+            authors, title = entry.authors, entry.title
+        values = {
+            "fpu_entry": entry,
+            "authors": authors,
+            "title": title,
+            "note": cell_text(raw.get("note"))[:500],
+        }
+        try:
+            grade = cell_int(raw.get("grade"), "Класс", minimum=1)
+            if grade not in GRADES:
+                row.errors.append("«Класс»: допустимы классы с 1 по 11.")
+            elif entry is not None and not entry.grade_mask & (1 << grade):
+                row.errors.append(f"«Класс»: учебник с кодом {entry.code} — для {entry.grades} кл.")
+            values["grade"] = grade
+        except ValidationError as error:
+            row.errors.extend(error.messages)
+        try:
+            values["copies"] = cell_int(raw.get("copies"), "Экземпляров", minimum=1)
+        except ValidationError as error:
+            row.errors.extend(error.messages)
+        try:
+            values["needed_by"] = parse_date(raw.get("needed_by"))
+        except ValueError as error:
+            row.errors.append(str(error))
+        row.values = values
+        result.rows.append(row)
+    if not result.rows and not result.errors:
         result.errors.append("Под строкой заголовков нет ни одной строки с данными.")
     return result

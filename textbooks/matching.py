@@ -6,16 +6,30 @@ The goal, in order: satisfy as many needed copies as possible (a maximum flow); 
 solutions prefer the exact textbook over another edition of the same authors and title for the
 same grade, newer edition years, and larger lots (fewer transfers). This is a min-cost maximum
 flow. Offers can only serve needs of the same authors + title, so the network falls apart into
-one small independent problem per title, solved one after another.
+one independent problem per title, solved one after another on groups of interchangeable
+offers and needs (see _match_title), by the primal-dual method (see _Graph).
 """
 
-from collections import defaultdict, deque
+import heapq
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 # Costs of sending one copy along an offer → need edge. A copy of another edition costs more than
 # any difference of edition years, so the exact textbook always comes first.
 OTHER_EDITION_COST = 1000
 OLDEST_YEAR = 1990
+
+
+_PUNCTUATION = re.compile(r"[^\w\s]+")
+
+
+def title_key(authors: str, title: str) -> str:
+    """What «the same textbook in another edition» means: authors and title, lower-cased,
+    ё → е, punctuation stripped, spaces collapsed: «Мордкович А.Г.», «Алгебра» →
+    «мордкович а г алгебра»."""
+    text = f"{authors or ''} {title or ''}".casefold().replace("ё", "е")
+    return " ".join(_PUNCTUATION.sub(" ", text).split())
 
 
 @dataclass(frozen=True)
@@ -78,37 +92,75 @@ def match(offers: list[Offer], needs: list[Need]) -> list[Allocation]:
 
 
 def _match_title(offers: list[Offer], needs: list[Need]) -> list[Allocation]:
-    # Larger lots first: with equal costs the search then keeps to fewer, bigger transfers.
-    offers = sorted(offers, key=lambda o: (-o.copies, o.id))
-    graph = _Graph(2 + len(offers) + len(needs))
+    """One title's min-cost maximum flow on groups rather than single offers and needs.
+
+    Offers that are interchangeable (same edition, year and grades) form one group, and so do
+    needs (same edition wanted, same grade): edge costs and compatibility depend only on the
+    groups. The one exception is that a school never gives to itself, so a school that both
+    offers and needs this title keeps its own groups, with no edge between them. A title that
+    most schools use then becomes a network of a few hundred nodes instead of thousands, with the
+    same maximum flow at the same cost; the group flows are split back into offer → need lines,
+    larger lots first, so that a need is served by as few offers as possible.
+    """
+    both = {o.school_id for o in offers} & {n.school_id for n in needs}
+    offer_groups = defaultdict(list)
+    for offer in sorted(offers, key=lambda o: (-o.copies, o.id)):
+        school = offer.school_id if offer.school_id in both else None
+        key = (school, offer.entry_id, offer.edition_year, offer.grades)
+        offer_groups[key].append(offer)
+    need_groups = defaultdict(list)
+    for need in sorted(needs, key=lambda n: (-n.copies, n.id)):
+        school = need.school_id if need.school_id in both else None
+        need_groups[school, need.entry_id, need.grade].append(need)
+    offer_keys, need_keys = list(offer_groups), list(need_groups)
+    graph = _Graph(2 + len(offer_keys) + len(need_keys))
     source, sink = 0, 1
-    offer_node = {offer.id: 2 + i for i, offer in enumerate(offers)}
-    need_node = {need.id: 2 + len(offers) + i for i, need in enumerate(needs)}
-    for offer in offers:
-        graph.add(source, offer_node[offer.id], offer.copies, 0)
-    for need in needs:
-        graph.add(need_node[need.id], sink, need.copies, 0)
+    total = sum(o.copies for o in offers)
+    for index, key in enumerate(offer_keys):
+        graph.add(source, 2 + index, sum(o.copies for o in offer_groups[key]), 0)
+    for index, key in enumerate(need_keys):
+        graph.add(2 + len(offer_keys) + index, sink, sum(n.copies for n in need_groups[key]), 0)
     edges = []
-    for offer in offers:
-        for need in needs:
-            if compatible(offer, need):
-                edge = graph.add(
-                    offer_node[offer.id], need_node[need.id], need.copies, edge_cost(offer, need)
-                )
-                edges.append((edge, offer, need))
+    for i, (o_school, o_entry, _year, o_grades) in enumerate(offer_keys):
+        sample = offer_groups[offer_keys[i]][0]
+        for j, (n_school, n_entry, n_grade) in enumerate(need_keys):
+            if o_school is not None and o_school == n_school:
+                continue  # a school does not give to itself
+            if n_grade not in o_grades:
+                continue
+            need = need_groups[need_keys[j]][0]
+            edge = graph.add(2 + i, 2 + len(offer_keys) + j, total, edge_cost(sample, need))
+            edges.append((edge, i, j, n_entry is None or n_entry == o_entry))
     graph.min_cost_max_flow(source, sink)
-    result = []
-    for edge, offer, need in edges:
+    # Split the group flows into lines: the largest lots and needs first.
+    offers_left = {i: [[o, o.copies] for o in offer_groups[k]] for i, k in enumerate(offer_keys)}
+    needs_left = {j: [[n, n.copies] for n in need_groups[k]] for j, k in enumerate(need_keys)}
+    lines = {}
+    for edge, i, j, exact in sorted(edges, key=lambda e: graph.cost[e[0]]):
         flow = graph.flow(edge)
-        if flow:
-            exact = need.entry_id is None or offer.entry_id == need.entry_id
-            result.append(Allocation(offer.id, need.id, flow, exact))
-    return result
+        while flow:
+            offer_left, need_left = offers_left[i][0], needs_left[j][0]
+            take = min(flow, offer_left[1], need_left[1])
+            key = (offer_left[0].id, need_left[0].id)
+            lines[key] = (lines[key][0] + take, exact) if key in lines else (take, exact)
+            flow -= take
+            offer_left[1] -= take
+            need_left[1] -= take
+            if not offer_left[1]:
+                offers_left[i].pop(0)
+            if not need_left[1]:
+                needs_left[j].pop(0)
+    return [
+        Allocation(offer_id, need_id, copies, exact)
+        for (offer_id, need_id), (copies, exact) in lines.items()
+    ]
 
 
 class _Graph:
-    """A residual graph for successive shortest paths (SPFA: costs are non-negative but the
-    residual edges are not)."""
+    """A residual graph for min-cost maximum flow by the primal-dual method: Dijkstra on costs
+    reduced by node potentials finds the current shortest distance, then a blocking flow
+    (Dinic) pushes along every shortest path at once. The phases are as many as the distinct
+    path costs, not as many as the augmenting paths."""
 
     def __init__(self, size: int):
         self.adjacent = [[] for _ in range(size)]
@@ -127,39 +179,91 @@ class _Graph:
         return self.capacity[edge ^ 1]
 
     def min_cost_max_flow(self, source: int, sink: int) -> int:
+        potential = [0] * len(self.adjacent)  # all edge costs start non-negative
         total = 0
-        size = len(self.adjacent)
         while True:
-            distance = [None] * size
-            via = [-1] * size
-            in_queue = [False] * size
-            distance[source] = 0
-            queue = deque([source])
-            while queue:
-                u = queue.popleft()
-                in_queue[u] = False
-                for edge in self.adjacent[u]:
-                    if self.capacity[edge] <= 0:
-                        continue
-                    v = self.to[edge]
-                    candidate = distance[u] + self.cost[edge]
-                    if distance[v] is None or candidate < distance[v]:
-                        distance[v] = candidate
-                        via[v] = edge
-                        if not in_queue[v]:
-                            in_queue[v] = True
-                            queue.append(v)
+            distance = self._distances(source, potential)
             if distance[sink] is None:
                 return total
-            push, node = None, sink
-            while node != source:
-                edge = via[node]
-                push = self.capacity[edge] if push is None else min(push, self.capacity[edge])
-                node = self.to[edge ^ 1]
-            node = sink
-            while node != source:
-                edge = via[node]
-                self.capacity[edge] -= push
-                self.capacity[edge ^ 1] += push
-                node = self.to[edge ^ 1]
-            total += push
+            for v, d in enumerate(distance):
+                if d is not None:
+                    potential[v] += d
+            total += self._blocking_flows(source, sink, potential, distance)
+
+    def _distances(self, source: int, potential: list[int]) -> list:
+        """Dijkstra on reduced costs, which the potentials keep non-negative."""
+        to, capacity, cost, adjacent = self.to, self.capacity, self.cost, self.adjacent
+        distance = [None] * len(adjacent)
+        done = [False] * len(adjacent)
+        distance[source] = 0
+        heap = [(0, source)]
+        while heap:
+            d, u = heapq.heappop(heap)
+            if done[u]:
+                continue
+            done[u] = True
+            base = d + potential[u]
+            for edge in adjacent[u]:
+                if capacity[edge] <= 0:
+                    continue
+                v = to[edge]
+                if done[v]:
+                    continue
+                candidate = base + cost[edge] - potential[v]
+                if distance[v] is None or candidate < distance[v]:
+                    distance[v] = candidate
+                    heapq.heappush(heap, (candidate, v))
+        return distance
+
+    def _blocking_flows(self, source, sink, potential, distance) -> int:
+        """Maximum flow over the edges of reduced cost 0 (the shortest paths), Dinic's way."""
+        to, capacity, cost, adjacent = self.to, self.capacity, self.cost, self.adjacent
+        size = len(adjacent)
+
+        def admissible(edge, u, v):
+            return (
+                capacity[edge] > 0
+                and distance[v] is not None
+                and cost[edge] + potential[u] - potential[v] == 0
+            )
+
+        pushed = 0
+        while True:
+            level = [-1] * size
+            level[source] = 0
+            queue = [source]
+            for u in queue:
+                for edge in adjacent[u]:
+                    v = to[edge]
+                    if level[v] < 0 and admissible(edge, u, v):
+                        level[v] = level[u] + 1
+                        queue.append(v)
+            if level[sink] < 0:
+                return pushed
+            position = [0] * size
+            while True:
+                path, u = [], source
+                while u != sink:
+                    edges = adjacent[u]
+                    while position[u] < len(edges):
+                        edge = edges[position[u]]
+                        v = to[edge]
+                        if level[v] == level[u] + 1 and admissible(edge, u, v):
+                            break
+                        position[u] += 1
+                    if position[u] < len(edges):
+                        path.append(edges[position[u]])
+                        u = to[edges[position[u]]]
+                    elif path:  # a dead end: never enter it again in this round
+                        level[u] = -1
+                        u = to[path.pop() ^ 1]
+                        position[u] += 1
+                    else:
+                        break
+                if u != sink:
+                    break
+                push = min(capacity[edge] for edge in path)
+                for edge in path:
+                    capacity[edge] -= push
+                    capacity[edge ^ 1] += push
+                pushed += push

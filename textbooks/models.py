@@ -502,3 +502,441 @@ class ProvisionImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.imported_at:%d.%m.%Y %H:%M})"
+
+
+# --- ОРФ: the municipal exchange-reserve fund ---------------------------------------------------
+#
+# Schools declare what they can give (ExchangeOffer, излишки) and what they lack (ExchangeNeed,
+# потребность) for a school year; the office publishes the list (ExchangeRound), the matcher
+# proposes transfers (Transfer with TransferLine), and the office agrees them. Agreeing a line
+# allocates the offer's copies (ExchangeOffer.allocated) with a guarded update, so that a copy is
+# never promised twice; cancelling gives them back.
+
+
+class Condition(models.TextChoices):
+    NEW = "new", "новый"
+    GOOD = "good", "хорошее"
+    FAIR = "fair", "удовлетворительное"
+
+
+class ExchangeRound(models.Model):
+    """The ОРФ of one school year: whether (and by whom) its list is published to the public."""
+
+    start_year = models.PositiveSmallIntegerField("учебный год (начало)", unique=True)
+    published_at = models.DateTimeField("опубликован", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="опубликовал",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ОРФ учебного года"
+        verbose_name_plural = "ОРФ по учебным годам"
+        ordering = ["-start_year"]
+
+    def __str__(self):
+        return f"ОРФ на {year_label(self.start_year)} учебный год"
+
+    @property
+    def year(self) -> str:
+        return year_label(self.start_year)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class SchoolOwnedQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(school__in=School.objects.for_user(user))
+
+    def of_year(self, start_year: int):
+        return self.filter(start_year=start_year)
+
+
+class ExchangeOfferQuerySet(SchoolOwnedQuerySet):
+    def available(self):
+        """Offers with copies still to give: what the ОРФ list shows."""
+        return self.filter(allocated__lt=F("copies"))
+
+
+class SchoolWritable:
+    """An ОРФ declaration is entered by its school's librarian; the office may correct it."""
+
+    def is_writable_by(self, user) -> bool:
+        return user.is_methodologist or (user.is_librarian and user.school_id == self.school_id)
+
+
+class ExchangeOffer(SchoolWritable, models.Model):
+    """Излишки: copies of a ФПУ textbook a school can give to the ОРФ in a school year."""
+
+    school = models.ForeignKey(
+        School, verbose_name="школа", on_delete=models.PROTECT, related_name="orf_offers"
+    )
+    start_year = models.PositiveSmallIntegerField("учебный год (начало)")
+    fpu_entry = models.ForeignKey(
+        FpuEntry, verbose_name="учебник ФПУ", on_delete=models.PROTECT, related_name="orf_offers"
+    )
+    subject = models.CharField("предмет", max_length=200, blank=True)
+    edition_year = models.PositiveSmallIntegerField("год издания", null=True, blank=True)
+    copies = models.PositiveIntegerField("экземпляров")
+    # Copies promised by agreed transfers; copies − allocated are still available.
+    allocated = models.PositiveIntegerField("распределено", default=0, editable=False)
+    condition = models.CharField(
+        "состояние", max_length=10, choices=Condition, default=Condition.GOOD
+    )
+    price = models.DecimalField(
+        "цена за экз., руб.", max_digits=10, decimal_places=2, default=0, blank=True
+    )
+    available_from = models.DateField("можно передать с", null=True, blank=True)
+    available_until = models.DateField("можно передать до", null=True, blank=True)
+    note = models.CharField("примечание", max_length=500, blank=True)
+    source_row = models.ForeignKey(
+        ProvisionRow,
+        verbose_name="строка обеспеченности",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("внесено", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="внёс",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ExchangeOfferQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "излишки (предложение в ОРФ)"
+        verbose_name_plural = "излишки (предложения в ОРФ)"
+        ordering = ["school__short_name", "fpu_entry__code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(allocated__lte=F("copies")), name="orf_offer_allocated_le_copies"
+            ),
+            models.CheckConstraint(condition=Q(copies__gt=0), name="orf_offer_copies_positive"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.school}: {self.fpu_entry.authors} «{self.fpu_entry.title}», {self.copies} экз."
+        )
+
+    def get_absolute_url(self):
+        return reverse("textbooks:orf-offer-edit", args=[self.pk])
+
+    @property
+    def remaining(self) -> int:
+        return self.copies - self.allocated
+
+    @property
+    def year(self) -> str:
+        return year_label(self.start_year)
+
+
+class ExchangeNeed(SchoolWritable, models.Model):
+    """Потребность: copies of a textbook a school lacks for a grade. With a ФПУ entry the exact
+    textbook is wanted first; with authors and title only, any edition will do."""
+
+    school = models.ForeignKey(
+        School, verbose_name="школа", on_delete=models.PROTECT, related_name="orf_needs"
+    )
+    start_year = models.PositiveSmallIntegerField("учебный год (начало)")
+    fpu_entry = models.ForeignKey(
+        FpuEntry,
+        verbose_name="учебник ФПУ",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orf_needs",
+    )
+    authors = models.CharField("авторы", max_length=500, blank=True)
+    title = models.CharField("наименование", max_length=500)
+    subject = models.CharField("предмет", max_length=200, blank=True)
+    grade = models.PositiveSmallIntegerField("класс")
+    copies = models.PositiveIntegerField("экземпляров")
+    # Copies covered by agreed transfers.
+    covered = models.PositiveIntegerField("обеспечено из ОРФ", default=0, editable=False)
+    needed_by = models.DateField("нужно к", null=True, blank=True)
+    note = models.CharField("примечание", max_length=500, blank=True)
+    source_row = models.ForeignKey(
+        ProvisionRow,
+        verbose_name="строка обеспеченности",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("внесено", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="внёс",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = SchoolOwnedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "потребность (заявка в ОРФ)"
+        verbose_name_plural = "потребности (заявки в ОРФ)"
+        ordering = ["school__short_name", "grade", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(covered__lte=F("copies")), name="orf_need_covered_le_copies"
+            ),
+            models.CheckConstraint(condition=Q(copies__gt=0), name="orf_need_copies_positive"),
+            models.CheckConstraint(
+                condition=Q(grade__gte=1, grade__lte=11), name="orf_need_grade_1_11"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school}: {self.authors} «{self.title}», {self.grade} кл., {self.copies} экз."
+
+    def get_absolute_url(self):
+        return reverse("textbooks:orf-need-edit", args=[self.pk])
+
+    @property
+    def unmet(self) -> int:
+        return self.copies - self.covered
+
+    @property
+    def year(self) -> str:
+        return year_label(self.start_year)
+
+
+class TransferKind(models.TextChoices):
+    TEMPORARY = "temporary", "временная (с возвратом)"
+    PERMANENT = "permanent", "постоянная"
+
+
+class TransferStatus(models.TextChoices):
+    PROPOSED = "proposed", "предложено"
+    AGREED = "agreed", "согласовано"
+    DELIVERED = "delivered", "передано"
+    RETURNED = "returned", "возвращено"
+    CLOSED = "closed", "закрыто"
+    CANCELLED = "cancelled", "отменено"
+
+
+# An act of transfer exists from the agreement on (it is what the schools sign).
+ACT_STATUSES = {
+    TransferStatus.AGREED,
+    TransferStatus.DELIVERED,
+    TransferStatus.RETURNED,
+    TransferStatus.CLOSED,
+}
+# Statuses in which copies stay allocated to the transfer.
+OPEN_STATUSES = {TransferStatus.PROPOSED, TransferStatus.AGREED}
+
+
+class TransferQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The office and the committee see all transfers; a librarian those of her school."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_all_schools:
+            return self
+        return self.filter(Q(giver_id=user.school_id) | Q(receiver_id=user.school_id))
+
+    def of_year(self, start_year: int):
+        return self.filter(start_year=start_year)
+
+
+class Transfer(models.Model):
+    """A transfer of textbooks from one school to another (акт приёма-передачи)."""
+
+    start_year = models.PositiveSmallIntegerField("учебный год (начало)")
+    number = models.PositiveIntegerField("№ акта")
+    giver = models.ForeignKey(
+        School, verbose_name="передающая школа", on_delete=models.PROTECT, related_name="+"
+    )
+    receiver = models.ForeignKey(
+        School, verbose_name="принимающая школа", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(
+        "вид передачи", max_length=10, choices=TransferKind, default=TransferKind.TEMPORARY
+    )
+    return_due = models.DateField("вернуть до", null=True, blank=True)
+    status = models.CharField(
+        "состояние", max_length=10, choices=TransferStatus, default=TransferStatus.PROPOSED
+    )
+    act_date = models.DateField("дата акта", null=True, blank=True)
+    created_at = models.DateTimeField("создано", default=timezone.now)
+    return_reminded_on = models.DateField("напоминание о возврате", null=True, blank=True)
+
+    objects = TransferQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "передача учебников (ОРФ)"
+        verbose_name_plural = "передачи учебников (ОРФ)"
+        ordering = ["-start_year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["start_year", "number"], name="transfer_number_unique"),
+            models.CheckConstraint(
+                condition=~Q(giver=F("receiver")), name="transfer_giver_is_not_receiver"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Передача № {self.number} ({self.year}): {self.giver} → {self.receiver}"
+
+    def get_absolute_url(self):
+        return reverse("textbooks:orf-transfer-detail", args=[self.pk])
+
+    @property
+    def year(self) -> str:
+        return year_label(self.start_year)
+
+    @property
+    def is_temporary(self) -> bool:
+        return self.kind == TransferKind.TEMPORARY
+
+    @property
+    def has_act(self) -> bool:
+        return self.status in ACT_STATUSES
+
+    def is_writable_by(self, user) -> bool:
+        """Lines, kind and dates are the office's to change while the transfer is open."""
+        return user.is_methodologist and self.status in OPEN_STATUSES
+
+    def is_party(self, user) -> bool:
+        return user.is_librarian and user.school_id in (self.giver_id, self.receiver_id)
+
+    def can_agree(self, user) -> bool:
+        """The office agrees; so may the giving school, whose copies they are."""
+        if self.status != TransferStatus.PROPOSED:
+            return False
+        return user.is_methodologist or (user.is_librarian and user.school_id == self.giver_id)
+
+    def can_deliver(self, user) -> bool:
+        """Receipt is confirmed by the receiving school (or the office on its behalf)."""
+        if self.status != TransferStatus.AGREED:
+            return False
+        return user.is_methodologist or (user.is_librarian and user.school_id == self.receiver_id)
+
+    def can_return(self, user) -> bool:
+        """A return is confirmed by the giving school, which gets its copies back."""
+        if self.status != TransferStatus.DELIVERED or not self.is_temporary:
+            return False
+        return user.is_methodologist or (user.is_librarian and user.school_id == self.giver_id)
+
+    def can_close(self, user) -> bool:
+        return (
+            self.status == TransferStatus.DELIVERED
+            and not self.is_temporary
+            and user.is_methodologist
+        )
+
+    def can_cancel(self, user) -> bool:
+        return self.status in OPEN_STATUSES and user.is_methodologist
+
+    def can_read_act(self, user) -> bool:
+        return self.has_act and (user.sees_all_schools or self.is_party(user))
+
+    @property
+    def is_return_overdue(self) -> bool:
+        return (
+            self.status == TransferStatus.DELIVERED
+            and self.is_temporary
+            and self.return_due is not None
+            and self.return_due < timezone.localdate()
+        )
+
+
+class TransferLineQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(transfer__in=Transfer.objects.for_user(user))
+
+
+class TransferLine(models.Model):
+    """A line of a transfer: copies of an offer that serve a need. `agreed` lines hold their
+    copies allocated on the offer (and covered on the need)."""
+
+    transfer = models.ForeignKey(
+        Transfer, verbose_name="передача", on_delete=models.CASCADE, related_name="lines"
+    )
+    offer = models.ForeignKey(
+        ExchangeOffer, verbose_name="излишки", on_delete=models.PROTECT, related_name="lines"
+    )
+    need = models.ForeignKey(
+        ExchangeNeed, verbose_name="потребность", on_delete=models.PROTECT, related_name="lines"
+    )
+    copies = models.PositiveIntegerField("экземпляров")
+    price = models.DecimalField("цена за экз., руб.", max_digits=10, decimal_places=2, default=0)
+    is_exact = models.BooleanField("тот же учебник", default=True)
+    agreed = models.BooleanField("согласовано", default=False)
+    agreed_at = models.DateTimeField("согласовано когда", null=True, blank=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="согласовал",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = TransferLineQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "строка передачи"
+        verbose_name_plural = "строки передач"
+        ordering = ["transfer", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(copies__gt=0), name="transfer_line_copies_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.offer.fpu_entry.title}: {self.copies} экз."
+
+    def is_writable_by(self, user) -> bool:
+        return not self.agreed and self.transfer.is_writable_by(user)
+
+    @property
+    def total(self):
+        return self.price * self.copies
+
+
+class TransferEvent(models.Model):
+    """A step of a transfer: who did what and when (shown on the transfer's page)."""
+
+    transfer = models.ForeignKey(
+        Transfer, verbose_name="передача", on_delete=models.CASCADE, related_name="events"
+    )
+    status = models.CharField("состояние", max_length=10, choices=TransferStatus)
+    at = models.DateTimeField("когда", default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField("примечание", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "шаг передачи"
+        verbose_name_plural = "шаги передач"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_status_display()} {self.at:%d.%m.%Y %H:%M}"

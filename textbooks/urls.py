@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exchange_views, views
 
 app_name = "textbooks"
 
@@ -38,4 +38,43 @@ urlpatterns += [
         "submissions/<int:pk>/template.xlsx", views.submission_template, name="submission-template"
     ),
     path("submissions/<int:pk>/import/", views.submission_import, name="submission-import"),
+]
+
+# --- ОРФ ---
+urlpatterns += [
+    path("orf/", exchange_views.orf_list, name="orf-list"),
+    path("orf/public/", exchange_views.orf_public, name="orf-public"),
+    path("orf/public.<str:fmt>", exchange_views.orf_public_download, name="orf-public-download"),
+    path("orf/publish/", exchange_views.orf_publish, name="orf-publish"),
+    path("orf/declarations/", exchange_views.orf_declarations, name="orf-declarations"),
+    path("orf/declarations/propose/", exchange_views.orf_propose, name="orf-propose"),
+    path("orf/offers/new/", exchange_views.orf_offer_create, name="orf-offer-create"),
+    path("orf/offers/<int:pk>/", exchange_views.orf_offer_edit, name="orf-offer-edit"),
+    path("orf/offers/<int:pk>/delete/", exchange_views.orf_offer_delete, name="orf-offer-delete"),
+    path("orf/needs/new/", exchange_views.orf_need_create, name="orf-need-create"),
+    path("orf/needs/<int:pk>/", exchange_views.orf_need_edit, name="orf-need-edit"),
+    path("orf/needs/<int:pk>/delete/", exchange_views.orf_need_delete, name="orf-need-delete"),
+    path("orf/<slug:kind>/import/", exchange_views.orf_import, name="orf-import"),
+    path("orf/<slug:kind>/template.xlsx", exchange_views.orf_template, name="orf-template"),
+    path("orf/proposal/", exchange_views.orf_proposal, name="orf-proposal"),
+    path("orf/proposal/run/", exchange_views.orf_matching_run, name="orf-matching-run"),
+    path("orf/proposal/agree-all/", exchange_views.orf_agree_all, name="orf-agree-all"),
+    path("orf/lines/<int:pk>/", exchange_views.orf_line_update, name="orf-line-update"),
+    path("orf/lines/<int:pk>/delete/", exchange_views.orf_line_delete, name="orf-line-delete"),
+    path("orf/lines/<int:pk>/agree/", exchange_views.orf_line_agree, name="orf-line-agree"),
+    path("orf/transfers/", exchange_views.orf_transfer_list, name="orf-transfer-list"),
+    path(
+        "orf/transfers/<int:pk>/",
+        exchange_views.orf_transfer_detail,
+        name="orf-transfer-detail",
+    ),
+    path(
+        "orf/transfers/<int:pk>/edit/", exchange_views.orf_transfer_edit, name="orf-transfer-edit"
+    ),
+    path(
+        "orf/transfers/<int:pk>/<slug:step>/",
+        exchange_views.orf_transfer_step,
+        name="orf-transfer-step",
+    ),
+    path("orf/transfers/<int:pk>/act.pdf", exchange_views.orf_transfer_act, name="orf-act"),
 ]

@@ -11,6 +11,7 @@ from django.utils.module_loading import import_string
 PANEL_FUNCTIONS: list[str] = [
     "plan.views.home_panel",
     "textbooks.views.home_panel",
+    "textbooks.exchange_views.home_panel",
 ]
 
 

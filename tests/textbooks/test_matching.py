@@ -5,7 +5,7 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textbooks.matching import Need, Offer, compatible, match
+from textbooks.matching import Need, Offer, compatible, edge_cost, match, title_key
 
 ALL = frozenset(range(1, 12))
 
@@ -112,3 +112,57 @@ def test_it_satisfies_as_many_copies_as_a_maximum_flow_and_never_overallocates(
         assert sum(a.copies for a in allocations if a.offer_id == o.id) <= o.copies
     for n in needs:
         assert sum(a.copies for a in allocations if a.need_id == n.id) <= n.copies
+
+
+def min_cost_of_max_flow(offers, needs) -> tuple[int, int]:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(["source", "sink"])
+    for o in offers:
+        graph.add_edge("source", ("o", o.id), capacity=o.copies, weight=0)
+        for n in needs:
+            if compatible(o, n):
+                graph.add_edge(("o", o.id), ("n", n.id), capacity=n.copies, weight=edge_cost(o, n))
+    for n in needs:
+        graph.add_edge(("n", n.id), "sink", capacity=n.copies, weight=0)
+    flow = nx.max_flow_min_cost(graph, "source", "sink")
+    return sum(flow["source"].values()), nx.cost_of_flow(graph, flow)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 5), st.integers(1, 3), st.integers(1, 20),
+                  st.integers(2010, 2024), st.integers(1, 9)),
+        max_size=10,
+    ),
+    st.lists(
+        st.tuples(st.integers(1, 5), st.one_of(st.none(), st.integers(1, 3)),
+                  st.integers(1, 20), st.integers(1, 11)),
+        max_size=10,
+    ),
+)  # fmt: skip
+def test_it_finds_the_cheapest_maximum_exact_editions_and_newer_years_first(raw_offers, raw_needs):
+    # One title: the grouping of interchangeable offers and needs must not change the optimum,
+    # even when a school both offers and needs it.
+    offers = [
+        Offer(i, school, entry, "t", frozenset(range(low, low + 3)), year, copies)
+        for i, (school, entry, copies, year, low) in enumerate(raw_offers, 1)
+    ]
+    needs = [
+        Need(i, school, entry, "t", grade, copies)
+        for i, (school, entry, copies, grade) in enumerate(raw_needs, 1)
+    ]
+    allocations = match(offers, needs)
+    by_offer = {o.id: o for o in offers}
+    by_need = {n.id: n for n in needs}
+    for a in allocations:
+        assert compatible(by_offer[a.offer_id], by_need[a.need_id])
+    cost = sum(a.copies * edge_cost(by_offer[a.offer_id], by_need[a.need_id]) for a in allocations)
+    assert (sum(a.copies for a in allocations), cost) == min_cost_of_max_flow(offers, needs)
+
+
+def test_the_title_key_ignores_case_yo_punctuation_and_spaces():
+    assert title_key("Мордкович А.Г.", "Алгебра.  Базовый уровень") == title_key(
+        "мордкович а г", "АЛГЕБРА базовый уровень"
+    )
+    assert title_key("Пёрышкин А.В.", "Физика") == "перышкин а в физика"

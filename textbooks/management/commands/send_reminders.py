@@ -3,7 +3,9 @@
     15 8 * * *  cd /srv/metodkab && .venv/bin/python manage.py send_reminders
 
 Librarians whose submission is not sent get a letter three days before the deadline and on the
-deadline day; the methodologists get a digest of the submissions waiting for review.
+deadline day; the methodologists get a digest of the submissions waiting for review. Both
+librarians of a temporary ОРФ transfer get a letter when its return falls due (a week before, and
+weekly while it is overdue).
 """
 
 from datetime import date
@@ -14,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from schools.models import User
+from textbooks.exchange import return_reminders
 from textbooks.models import EDITABLE_STATUSES, Campaign, Status, Submission
 
 REMIND_DAYS_BEFORE = (3, 0)
@@ -27,7 +30,8 @@ class Command(BaseCommand):
     help = (
         "Напоминания о мониторинге обеспеченности (для cron, раз в день): библиотекарям — за 3 "
         "дня до срока и в день срока, если отчёт не отправлен; методисту — сводка отчётов, "
-        "ждущих проверки."
+        "ждущих проверки; библиотекарям обеих школ — о сроке возврата учебников, временно "
+        "переданных через ОРФ."
     )
 
     def add_arguments(self, parser):
@@ -50,6 +54,7 @@ class Command(BaseCommand):
             for submission in pending:
                 letters += self._remind_school(submission, days)
         letters += self._digest(campaigns)
+        letters += return_reminders(today=today)
         self.stdout.write(f"Отправлено писем: {letters}.")
 
     def _remind_school(self, submission, days: int) -> int:
