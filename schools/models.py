@@ -79,6 +79,17 @@ class School(models.Model):
         return user.is_methodologist
 
 
+class SchoolScopedQuerySet(models.QuerySet):
+    """Records that belong to one school (контингент, submissions, ОРФ offers...): a user sees
+    them where she sees the school. Subclasses name the path to the school if it is not
+    `school`."""
+
+    school_path = "school"
+
+    def for_user(self, user):
+        return self.filter(**{f"{self.school_path}__in": School.objects.for_user(user)})
+
+
 class UserQuerySet(models.QuerySet):
     def for_user(self, user):
         """Accounts the user may see: the methodologist manages all of them; others none."""

@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from metodkab.lib.years import year_label
-from schools.models import School
+from schools.models import School, SchoolScopedQuerySet
 
 GRADES = range(1, 12)
 
@@ -171,9 +171,8 @@ class FpuEntry(models.Model):
 # --- Контингент ----------------------------------------------------------------------------------
 
 
-class EnrollmentQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(school__in=School.objects.for_user(user))
+class EnrollmentQuerySet(SchoolScopedQuerySet):
+    pass
 
 
 class Enrollment(models.Model):
@@ -289,9 +288,8 @@ class Status(models.TextChoices):
 EDITABLE_STATUSES = {Status.DRAFT, Status.RETURNED}
 
 
-class SubmissionQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(school__in=School.objects.for_user(user))
+class SubmissionQuerySet(SchoolScopedQuerySet):
+    pass
 
 
 class Submission(models.Model):
@@ -363,9 +361,8 @@ class NeedReason(models.TextChoices):
     OTHER = "other", "иное"
 
 
-class ProvisionRowQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(submission__school__in=School.objects.for_user(user))
+class ProvisionRowQuerySet(SchoolScopedQuerySet):
+    school_path = "submission__school"
 
 
 class ProvisionRow(models.Model):
@@ -552,10 +549,7 @@ class ExchangeRound(models.Model):
         return self.published_at is not None
 
 
-class SchoolOwnedQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(school__in=School.objects.for_user(user))
-
+class SchoolOwnedQuerySet(SchoolScopedQuerySet):
     def of_year(self, start_year: int):
         return self.filter(start_year=start_year)
 
