@@ -281,56 +281,48 @@ def _new_for_school(request, model):
     return obj
 
 
-@login_required
-def orf_offer_create(request):
-    offer = _new_for_school(request, ExchangeOffer)
+def _offer_form(request, offer, title):
     return _declaration_form(
         request,
         form_class=OfferForm,
         instance=offer,
         save=lambda obj: exchange.offer_save(offer=obj, user=request.user),
         template="textbooks/orf_offer_form.html",
-        title="Новые излишки",
+        title=title,
     )
+
+
+def _need_form(request, need, title):
+    return _declaration_form(
+        request,
+        form_class=NeedForm,
+        instance=need,
+        save=lambda obj: exchange.need_save(need=obj, user=request.user),
+        template="textbooks/orf_need_form.html",
+        title=title,
+    )
+
+
+@login_required
+def orf_offer_create(request):
+    return _offer_form(request, _new_for_school(request, ExchangeOffer), "Новые излишки")
 
 
 @login_required
 def orf_offer_edit(request, pk):
     offer = get_offer_for_user(request, pk, write=request.method == "POST")
-    return _declaration_form(
-        request,
-        form_class=OfferForm,
-        instance=offer,
-        save=lambda obj: exchange.offer_save(offer=obj, user=request.user),
-        template="textbooks/orf_offer_form.html",
-        title="Излишки",
-    )
+    return _offer_form(request, offer, "Излишки")
 
 
 @login_required
 def orf_need_create(request):
-    need = _new_for_school(request, ExchangeNeed)
-    return _declaration_form(
-        request,
-        form_class=NeedForm,
-        instance=need,
-        save=lambda obj: exchange.need_save(need=obj, user=request.user),
-        template="textbooks/orf_need_form.html",
-        title="Новая потребность",
-    )
+    return _need_form(request, _new_for_school(request, ExchangeNeed), "Новая потребность")
 
 
 @login_required
 def orf_need_edit(request, pk):
     need = get_need_for_user(request, pk, write=request.method == "POST")
-    return _declaration_form(
-        request,
-        form_class=NeedForm,
-        instance=need,
-        save=lambda obj: exchange.need_save(need=obj, user=request.user),
-        template="textbooks/orf_need_form.html",
-        title="Потребность",
-    )
+    return _need_form(request, need, "Потребность")
 
 
 def _delete(request, obj):

@@ -560,36 +560,11 @@ class ExchangeOfferQuerySet(SchoolOwnedQuerySet):
         return self.filter(allocated__lt=F("copies"))
 
 
-class SchoolWritable:
-    """An ОРФ declaration is entered by its school's librarian; the office may correct it."""
+class SchoolWritable(models.Model):
+    """An ОРФ declaration (offer or need) of a school for a school year: entered by the school's
+    librarian, possibly proposed from a provision row; the office may correct it."""
 
-    def is_writable_by(self, user) -> bool:
-        return user.is_methodologist or (user.is_librarian and user.school_id == self.school_id)
-
-
-class ExchangeOffer(SchoolWritable, models.Model):
-    """Излишки: copies of a ФПУ textbook a school can give to the ОРФ in a school year."""
-
-    school = models.ForeignKey(
-        School, verbose_name="школа", on_delete=models.PROTECT, related_name="orf_offers"
-    )
     start_year = models.PositiveSmallIntegerField("учебный год (начало)")
-    fpu_entry = models.ForeignKey(
-        FpuEntry, verbose_name="учебник ФПУ", on_delete=models.PROTECT, related_name="orf_offers"
-    )
-    subject = models.CharField("предмет", max_length=200, blank=True)
-    edition_year = models.PositiveSmallIntegerField("год издания", null=True, blank=True)
-    copies = models.PositiveIntegerField("экземпляров")
-    # Copies promised by agreed transfers; copies − allocated are still available.
-    allocated = models.PositiveIntegerField("распределено", default=0, editable=False)
-    condition = models.CharField(
-        "состояние", max_length=10, choices=Condition, default=Condition.GOOD
-    )
-    price = models.DecimalField(
-        "цена за экз., руб.", max_digits=10, decimal_places=2, default=0, blank=True
-    )
-    available_from = models.DateField("можно передать с", null=True, blank=True)
-    available_until = models.DateField("можно передать до", null=True, blank=True)
     note = models.CharField("примечание", max_length=500, blank=True)
     source_row = models.ForeignKey(
         ProvisionRow,
@@ -608,6 +583,36 @@ class ExchangeOffer(SchoolWritable, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    class Meta:
+        abstract = True
+
+    def is_writable_by(self, user) -> bool:
+        return user.is_methodologist or (user.is_librarian and user.school_id == self.school_id)
+
+
+class ExchangeOffer(SchoolWritable):
+    """Излишки: copies of a ФПУ textbook a school can give to the ОРФ in a school year."""
+
+    school = models.ForeignKey(
+        School, verbose_name="школа", on_delete=models.PROTECT, related_name="orf_offers"
+    )
+    fpu_entry = models.ForeignKey(
+        FpuEntry, verbose_name="учебник ФПУ", on_delete=models.PROTECT, related_name="orf_offers"
+    )
+    subject = models.CharField("предмет", max_length=200, blank=True)
+    edition_year = models.PositiveSmallIntegerField("год издания", null=True, blank=True)
+    copies = models.PositiveIntegerField("экземпляров")
+    # Copies promised by agreed transfers; copies − allocated are still available.
+    allocated = models.PositiveIntegerField("распределено", default=0, editable=False)
+    condition = models.CharField(
+        "состояние", max_length=10, choices=Condition, default=Condition.GOOD
+    )
+    price = models.DecimalField(
+        "цена за экз., руб.", max_digits=10, decimal_places=2, default=0, blank=True
+    )
+    available_from = models.DateField("можно передать с", null=True, blank=True)
+    available_until = models.DateField("можно передать до", null=True, blank=True)
 
     objects = ExchangeOfferQuerySet.as_manager()
     history = HistoricalRecords()
@@ -640,14 +645,13 @@ class ExchangeOffer(SchoolWritable, models.Model):
         return year_label(self.start_year)
 
 
-class ExchangeNeed(SchoolWritable, models.Model):
+class ExchangeNeed(SchoolWritable):
     """Потребность: copies of a textbook a school lacks for a grade. With a ФПУ entry the exact
     textbook is wanted first; with authors and title only, any edition will do."""
 
     school = models.ForeignKey(
         School, verbose_name="школа", on_delete=models.PROTECT, related_name="orf_needs"
     )
-    start_year = models.PositiveSmallIntegerField("учебный год (начало)")
     fpu_entry = models.ForeignKey(
         FpuEntry,
         verbose_name="учебник ФПУ",
@@ -664,24 +668,6 @@ class ExchangeNeed(SchoolWritable, models.Model):
     # Copies covered by agreed transfers.
     covered = models.PositiveIntegerField("обеспечено из ОРФ", default=0, editable=False)
     needed_by = models.DateField("нужно к", null=True, blank=True)
-    note = models.CharField("примечание", max_length=500, blank=True)
-    source_row = models.ForeignKey(
-        ProvisionRow,
-        verbose_name="строка обеспеченности",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("внесено", default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="внёс",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = SchoolOwnedQuerySet.as_manager()
     history = HistoricalRecords()
